@@ -1,0 +1,1 @@
+"""Benchmark suites; each module follows :mod:`benchmarks.suite`."""

@@ -1,0 +1,1 @@
+"""Black-box conformance suite: runs against ``engine`` or ``mmengine``."""
