@@ -1,0 +1,1 @@
+"""Data the benchmarks generate at run time."""
