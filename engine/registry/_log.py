@@ -1,23 +1,23 @@
 """Where the registry's log lines go.
 
 The registry reports lookups and builds at DEBUG level and scope problems at
-WARNING level through the logger named :data:`engine._identity.LOGGER_NAME`.
-Until :mod:`engine.logging` exists this is the standard-library logger of
-that name; the two functions below are the only places to rewire.
+WARNING level on the current ``MMLogger`` (``print_log(..., 'current')``),
+as MMEngine does. :mod:`engine.logging` is imported on first use so that
+``import engine.registry`` stays light.
 """
 
 from __future__ import annotations
 
 import logging
 
-from engine._identity import LOGGER_NAME
-
 
 def log(message: str, level: int = logging.DEBUG) -> None:
-    """Emit ``message`` at ``level`` on the engine logger."""
-    logging.getLogger(LOGGER_NAME).log(level, message)
+    """Emit ``message`` at ``level`` on the current engine logger."""
+    from engine.logging import print_log
+
+    print_log(message, logger="current", level=level)
 
 
 def warn(message: str) -> None:
-    """Emit ``message`` at WARNING level on the engine logger."""
+    """Emit ``message`` at WARNING level on the current engine logger."""
     log(message, logging.WARNING)

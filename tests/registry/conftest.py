@@ -17,6 +17,25 @@ MakePackage = Callable[[str, dict[str, str]], None]
 
 
 @pytest.fixture(autouse=True)
+def _registry_logs_to_stdlib(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Route ``print_log`` to the stdlib ``engine`` logger so caplog sees it.
+
+    ``MMLogger`` does not propagate to stdlib handlers (as in MMEngine);
+    ``test_log.py`` checks that the registry really calls ``print_log``.
+    """
+    import logging
+
+    import engine.logging
+
+    def to_stdlib(
+        msg: object, logger: object = None, level: int = logging.INFO
+    ) -> None:
+        logging.getLogger("engine").log(level, msg)
+
+    monkeypatch.setattr(engine.logging, "print_log", to_stdlib)
+
+
+@pytest.fixture(autouse=True)
 def _clean_global_state() -> Iterator[None]:
     """No default scope, and root registries as the test found them."""
     _reset_manager_instances()

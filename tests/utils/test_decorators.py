@@ -129,8 +129,15 @@ def test_deprecated_function_logs_and_documents(
 
 
 def test_deprecation_message_reaches_the_logging_system(
-    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with caplog.at_level(logging.WARNING):
-        _deprecation._log_warning("going away")
-    assert "going away" in caplog.text
+    import engine.logging
+
+    calls: list[tuple[object, ...]] = []
+
+    def record(msg: object, logger: object = None, level: int = logging.INFO) -> None:
+        calls.append((msg, logger, level))
+
+    monkeypatch.setattr(engine.logging, "print_log", record)
+    _deprecation._log_warning("going away")
+    assert calls == [("going away", "current", logging.WARNING)]
