@@ -37,6 +37,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ["CONFORMANCE_IMPL"] = config.getoption("--impl")
+    # MMEngine's ``pkg::`` resolution runs ``pip install <pkg>`` when a
+    # package is missing; tests never download, so pip gets no index.
+    os.environ["PIP_NO_INDEX"] = "1"
+    os.environ["PIP_CONFIG_FILE"] = os.devnull
 
 
 def pytest_collection_modifyitems(
