@@ -17,11 +17,4 @@ WAIVERS: dict[str, str] = {
         "mim/pip install from PyPI and the docker image need the network and "
         "publish mmengine itself; not applicable to engine offline"
     ),
-    "REG-16": (
-        "the build DEBUG lines are emitted through MMLogger (the reference's "
-        "'mmengine' MMLogger is not a stdlib-registered logger, so it can only "
-        "be captured through the MMLogger API); testable once engine.logging "
-        "exists (logging issue, LOG-08). engine's format is unit-tested in "
-        "tests/registry/test_build_functions.py"
-    ),
 }
