@@ -232,6 +232,22 @@ class MMLogger(logging.Logger, ManagerMixin):
         self._cache.clear()  # type: ignore[attr-defined]
 
 
+def _drops(logger: logging.Logger, level: int) -> bool:
+    """True when no handler of a parentless ``logger`` would take ``level``.
+
+    MMLogger instances have no parent, so a record only reaches their own
+    handlers; skipping it early spares building a ``LogRecord`` (the registry
+    logs every build at DEBUG level). A logger without handlers is not
+    dropped: :data:`logging.lastResort` may still print it.
+    """
+    handlers = logger.handlers
+    return (
+        logger.parent is None
+        and bool(handlers)
+        and all(handler.level > level for handler in handlers)
+    )
+
+
 def print_log(
     msg: Any, logger: logging.Logger | str | None = None, level: int = logging.INFO
 ) -> None:
@@ -261,11 +277,15 @@ def print_log(
     elif logger == "silent":
         pass
     elif logger == "current":
-        MMLogger.get_current_instance().log(level, msg, stacklevel=2)
+        current = MMLogger.get_current_instance()
+        if not _drops(current, level):
+            current.log(level, msg, stacklevel=2)
     elif isinstance(logger, str):
         if not MMLogger.check_instance_created(logger):
             raise ValueError(f"MMLogger: {logger} has not been created!")
-        MMLogger.get_instance(logger).log(level, msg, stacklevel=2)
+        named = MMLogger.get_instance(logger)
+        if not _drops(named, level):
+            named.log(level, msg, stacklevel=2)
     else:
         raise TypeError(
             "`logger` should be either a logging.Logger object, str, "
