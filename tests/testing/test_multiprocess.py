@@ -65,7 +65,7 @@ class _Slow(_Spawning):
 
     @property
     def timeout(self) -> int:
-        return 4  # long enough for a loaded machine to start the ranks
+        return 12  # long enough for a loaded 2-core machine to start the ranks
 
     def test_sleeps(self) -> None:
         sleep_for_a_minute()

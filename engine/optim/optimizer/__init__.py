@@ -1,9 +1,25 @@
-"""Optimizers and their builders."""
+"""Optimizers, optimizer wrappers and their builders."""
 
+from engine.optim.optimizer.amp_optimizer_wrapper import AmpOptimWrapper
 from engine.optim.optimizer.builder import (
     OPTIMIZERS,
     TORCH_OPTIMIZERS,
+    build_optim_wrapper,
     register_torch_optimizers,
 )
+from engine.optim.optimizer.default_constructor import DefaultOptimWrapperConstructor
+from engine.optim.optimizer.optimizer_wrapper import OptimWrapper
+from engine.optim.optimizer.optimizer_wrapper_dict import OptimWrapperDict
+from engine.registry import OPTIM_WRAPPER_CONSTRUCTORS
 
-__all__ = ["OPTIMIZERS", "TORCH_OPTIMIZERS", "register_torch_optimizers"]
+__all__ = [
+    "OPTIMIZERS",
+    "OPTIM_WRAPPER_CONSTRUCTORS",
+    "TORCH_OPTIMIZERS",
+    "AmpOptimWrapper",
+    "DefaultOptimWrapperConstructor",
+    "OptimWrapper",
+    "OptimWrapperDict",
+    "build_optim_wrapper",
+    "register_torch_optimizers",
+]
