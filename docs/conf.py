@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 
 from engine.version import __version__  # noqa: E402
 
@@ -17,6 +18,7 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
+    "scheduler_plots",
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 master_doc = "index"
