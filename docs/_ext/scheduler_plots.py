@@ -26,6 +26,8 @@ FAMILIES: dict[str, dict[str, Any]] = {
         periods=[30, 30, 40], restart_weights=[1, 0.7, 0.4], eta_min=0.001
     ),
 }
+#: ReduceOnPlateauLR reads a metric: a validation loss that falls, then stalls.
+PLATEAU = dict(monitor="loss", patience=5, factor=0.5, cooldown=3)
 OUT = Path(__file__).resolve().parent.parent / "_generated" / "schedulers"
 
 
@@ -39,11 +41,19 @@ def curve(name: str, kwargs: dict[str, Any]) -> list[float]:
     optimizer = torch.optim.SGD([param], lr=BASE_LR)
     sched = getattr(scheduler, name)(optimizer, **kwargs)
     values = []
-    for _ in range(STEPS):
+    for step in range(STEPS):
         values.append(optimizer.param_groups[0]["lr"])
         optimizer.step()
-        sched.step()
+        if name == "ReduceOnPlateauLR":
+            sched.step(metrics={"loss": plateau_loss(step)})
+        else:
+            sched.step()
     return values
+
+
+def plateau_loss(step: int) -> float:
+    """The metric fed to ReduceOnPlateauLR: falls for 30 steps, then flat."""
+    return max(1.0 - step / 30, 0.0) + 0.2
 
 
 def plot_all(out: Path = OUT) -> list[Path]:
@@ -55,13 +65,17 @@ def plot_all(out: Path = OUT) -> list[Path]:
 
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, kwargs in FAMILIES.items():
+    for name, kwargs in {**FAMILIES, "ReduceOnPlateauLR": PLATEAU}.items():
         fig, ax = plt.subplots(figsize=(5, 2.6), dpi=80)
         ax.plot(range(STEPS), curve(name, kwargs))
         args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
         ax.set_title(f"{name}({args})", fontsize=7)
         ax.set_xlabel("step")
         ax.set_ylabel("lr")
+        if name == "ReduceOnPlateauLR":
+            metric = ax.twinx()
+            metric.plot(range(STEPS), [plateau_loss(s) for s in range(STEPS)], "--")
+            metric.set_ylabel("val loss (dashed)")
         fig.tight_layout()
         path = out / f"{name}.png"
         fig.savefig(path)

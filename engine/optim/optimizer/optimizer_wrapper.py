@@ -12,6 +12,7 @@ import torch.nn as nn
 from torch.optim import Optimizer
 
 from engine.logging import MessageHub, print_log
+from engine.optim.optimizer.base import BaseOptimWrapper
 from engine.registry import OPTIM_WRAPPERS
 
 __all__ = ["OptimWrapper"]
@@ -41,7 +42,7 @@ def _clip_setup(clip_grad: dict) -> tuple[Callable[..., Any], str, dict]:
 
 
 @OPTIM_WRAPPERS.register_module()
-class OptimWrapper:
+class OptimWrapper(BaseOptimWrapper):
     """Wrap an optimizer: ``update_params`` = backward + step + zero_grad.
 
     With ``accumulative_counts=n`` the parameters are updated every ``n``
@@ -84,8 +85,8 @@ class OptimWrapper:
                 f"optimizer must be a torch.optim.Optimizer, but got "
                 f"{type(optimizer).__name__}"
             )
+        super().__init__(optimizer)
         self._accumulative_counts = accumulative_counts
-        self.optimizer = optimizer
         self.clip_grad_kwargs: dict = {}
         if clip_grad is not None:
             self.clip_func, self.grad_name, self.clip_grad_kwargs = _clip_setup(
@@ -95,15 +96,6 @@ class OptimWrapper:
         self._inner_count = 0
         self._max_counts = -1
         self._remainder_counts = -1
-        self.base_param_settings: dict | None = None
-        if len(optimizer.param_groups) > 1:
-            # A group without parameters keeps the optimizer's base settings,
-            # so that schedulers and loggers see the base lr (``base_lr``).
-            self.base_param_settings = {
-                "params": [],
-                **optimizer.defaults,
-            }
-            optimizer.param_groups.append(self.base_param_settings)
 
     # --- the training step ---------------------------------------------------
 
@@ -231,55 +223,6 @@ class OptimWrapper:
     def inner_count(self) -> int:
         """Number of :meth:`backward` calls so far."""
         return self._inner_count
-
-    # --- optimizer state -----------------------------------------------------
-
-    @property
-    def param_groups(self) -> list[dict]:
-        """The optimizer's parameter groups."""
-        return self.optimizer.param_groups
-
-    @property
-    def defaults(self) -> dict:
-        """The optimizer's default hyper-parameters."""
-        return self.optimizer.defaults
-
-    def _groups(self) -> list[dict]:
-        return [g for g in self.param_groups if g is not self.base_param_settings]
-
-    def get_lr(self) -> dict[str, list[float]]:
-        """``{'lr': [lr of each group]}`` (plus ``base_lr`` with several)."""
-        result: dict[str, list[float]] = {}
-        if self.base_param_settings is not None:
-            result["base_lr"] = [self.base_param_settings["lr"]]
-        result["lr"] = [group["lr"] for group in self._groups()]
-        return result
-
-    def get_momentum(self) -> dict[str, list[float]]:
-        """``{'momentum': [...]}``: ``momentum``, Adam's beta1, or 0."""
-        momentum = []
-        for group in self._groups():
-            if "momentum" in group:
-                momentum.append(group["momentum"])
-            elif "betas" in group:
-                momentum.append(group["betas"][0])
-            else:
-                momentum.append(0)
-        return {"momentum": momentum}
-
-    def state_dict(self) -> dict:
-        """The optimizer's state dict."""
-        return self.optimizer.state_dict()
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        """Load an optimizer state dict."""
-        self.optimizer.load_state_dict(state_dict)
-        self._rebind_base_group()
-
-    def _rebind_base_group(self) -> None:
-        # ``Optimizer.load_state_dict`` replaces the group dicts.
-        if self.base_param_settings is not None:
-            self.base_param_settings = self.optimizer.param_groups[-1]
 
     def __repr__(self) -> str:
         return (

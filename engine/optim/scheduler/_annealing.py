@@ -83,17 +83,19 @@ class CosineAnnealingParamScheduler(_EpochConvertible):
         t, period = self.last_step, self.T_max
         if t == 0:
             return current
+        if (t - 1 - period) % (2 * period) == 0:
+            rise = (1 - math.cos(math.pi / period)) / 2
+            return [
+                value + (base - self._minimum(base)) * rise
+                for value, base in zip(current, self.base_values)
+            ]
+        ratio = (1 + math.cos(math.pi * t / period)) / (
+            1 + math.cos(math.pi * (t - 1) / period)
+        )
         values = []
         for value, base in zip(current, self.base_values):
             low = self._minimum(base)
-            if (t - 1 - period) % (2 * period) == 0:
-                value = value + (base - low) * (1 - math.cos(math.pi / period)) / 2
-            else:
-                ratio = (1 + math.cos(math.pi * t / period)) / (
-                    1 + math.cos(math.pi * (t - 1) / period)
-                )
-                value = ratio * (value - low) + low
-            values.append(value)
+            values.append(ratio * (value - low) + low)
         return values
 
     def _minimum(self, base: float) -> float:

@@ -117,15 +117,15 @@ class _ParamScheduler:
     def step(self) -> None:
         """Advance one step; update the values while inside the window."""
         self._global_step += 1
+        groups = self.optimizer.param_groups
         if self.begin <= self._global_step < self.end:
             self.last_step += 1
-            values = self._get_value()
-            for i, (group, value) in enumerate(
-                zip(self.optimizer.param_groups, values)
-            ):
+            for i, (group, value) in enumerate(zip(groups, self._get_value())):
                 self._set_value(group, value)
-                self.print_value(self.verbose, i, value)
-        self._last_value = self._current()
+                if self.verbose:
+                    self.print_value(True, i, value)
+        name = self.param_name
+        self._last_value = [group[name] for group in groups]
 
     def get_last_value(self) -> list[float]:
         """The values after the last :meth:`step` (one per param group).
