@@ -1,26 +1,25 @@
 """File IO (doc L7560-7805): load/dump, handlers, text parsing, backends.
 
 FIO-02/07 (s3://) use a substitute: an in-memory backend registered for the
-``s3`` prefix with ``register_backend``. FIO-08 (checkpoints) is waived until
-the checkpoint module exists.
+``s3`` prefix with ``register_backend``. FIO-08 (checkpoints) is tested in
+``conformance/test_checkpoint.py``.
 """
 
 from __future__ import annotations
 
 import collections
 import datetime
-import functools
-import http.server
 import io
 import json
 import pickle
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from conformance.harness.http import serve_directory
 
 DATA = {"name": "engine", "n": 3, "ratio": 0.5, "tags": ["a", "b"], "none": None}
 
@@ -75,28 +74,13 @@ def s3_store(fio: Any, registries: None) -> dict[str, bytes]:
     return store
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def http_dir(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A loopback HTTP server over a temporary directory: (base URL, dir)."""
     root = tmp_path / "www"
     root.mkdir()
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-    )
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_directory(root) as url:
+        yield url, root
 
 
 # --- FIO-01: load / dump -------------------------------------------------------

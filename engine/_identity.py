@@ -13,3 +13,8 @@ LOGGER_NAME = "engine"
 
 #: Scope prefixes treated as aliases of :data:`ROOT_SCOPE`.
 SCOPE_ALIASES = ("mmengine",)
+
+#: The MMEngine release whose API, configs and checkpoints engine follows;
+#: checkpoints record it as ``meta['mmengine_version']``, which MMEngine's
+#: own tools read.
+COMPAT_MMENGINE_VERSION = "0.10.7"

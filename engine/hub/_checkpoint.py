@@ -1,7 +1,9 @@
 """Load pretrained weights into a model for :func:`engine.hub.get_model`.
 
 Only local files can be read (a path or a ``file://`` URL); for a remote URL
-the error names it, so the file can be fetched by other means.
+the error names it, so the file can be fetched by other means. The file is
+read by :func:`engine.runner.checkpoint._load_checkpoint`, hence with
+``weights_only=True`` and the allow-list for MMEngine's checkpoints.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def load_weights(model: torch.nn.Module, url: str, cfg_path: str) -> None:
         RuntimeError: if ``url`` is remote: nothing is downloaded.
         FileNotFoundError: if the local file does not exist.
     """
-    import torch
+    from engine.runner.checkpoint import _load_checkpoint
 
     path = local_path(url)
     if path is None:
@@ -68,8 +70,7 @@ def load_weights(model: torch.nn.Module, url: str, cfg_path: str) -> None:
         )
     if not osp.isfile(path):
         raise FileNotFoundError(f"{path} (weights of {cfg_path!r}) can not be found.")
-    print_log(f"Loads checkpoint by local backend from path: {path}", "current")
-    checkpoint = torch.load(path, map_location="cpu")
+    checkpoint = _load_checkpoint(path, map_location="cpu", logger="current")
     result = model.load_state_dict(_state_dict(checkpoint, path), strict=False)
     if result.missing_keys or result.unexpected_keys:
         print_log(

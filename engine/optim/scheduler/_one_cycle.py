@@ -107,6 +107,31 @@ class OneCycleParamScheduler(_EpochConvertible):
             optimizer, param_name, begin, end, last_step, by_epoch, verbose
         )
 
+    def state_dict(self) -> dict[str, Any]:
+        """The state, with the annealing function saved by name.
+
+        MMEngine pickles the function itself, which ``torch.load(
+        weights_only=True)`` refuses; engine saves ``'cos'`` or ``'linear'``.
+
+        Returns:
+            The state dict.
+        """
+        state = super().state_dict()
+        state["anneal_func"] = _strategy_of(self.anneal_func)
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load a state; the annealing function may be a name or a function.
+
+        Args:
+            state_dict: The state (from engine or MMEngine).
+        """
+        state = dict(state_dict)
+        func = state.get("anneal_func")
+        if func is not None:
+            state["anneal_func"] = _ANNEAL[_strategy_of(func)]
+        super().load_state_dict(state)
+
     def _init_groups(self, groups: list[dict[str, Any]], name: str) -> None:
         """Write ``initial_``, ``max_`` and ``min_<name>`` into every group."""
         if isinstance(self.eta_max, (list, tuple)):
@@ -181,3 +206,17 @@ def _phases(pct_start: float, total: int, three_phase: bool) -> list[dict[str, A
 
 
 __all__ = ["OneCycleParamScheduler"]
+
+
+def _strategy_of(func: Any) -> str:
+    """``'cos'`` or ``'linear'`` for an annealing function or its name."""
+    if isinstance(func, str):
+        name = func
+    else:
+        name = getattr(func, "__name__", "")
+    for strategy in _ANNEAL:
+        if name == strategy or strategy in name:
+            return strategy
+    raise ValueError(
+        f"unknown OneCycle annealing function {func!r}: expected 'cos' or 'linear'"
+    )
