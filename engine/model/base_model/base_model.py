@@ -154,7 +154,10 @@ class BaseModel(BaseModule):
         their averages. The total is the sum of the entries whose key
         contains ``'loss'``; ``log_vars`` holds it first, as ``'loss'``, then
         every entry in order (an entry named ``'loss'`` replaces the total's
-        value but keeps the first place).
+        value but keeps the first place). In a distributed run the logged
+        values are averaged over the ranks (one ``all_reduce`` of all of
+        them), so every rank logs the same numbers; the returned loss stays
+        this rank's own. MMEngine 0.10.7 logs each rank's own values.
 
         Args:
             losses: Name -> tensor or list of tensors.
@@ -180,7 +183,7 @@ class BaseModel(BaseModule):
         loss: Any = sum(value for name, value in reduced if "loss" in name)
         log_vars: OrderedDict[str, Any] = OrderedDict(loss=loss)
         log_vars.update(reduced)
-        return loss, log_vars
+        return loss, _mean_over_ranks(log_vars)
 
     def to(self, *args: Any, **kwargs: Any) -> nn.Module:  # type: ignore[override]
         """``nn.Module.to`` that also moves every data preprocessor's device."""
@@ -270,3 +273,20 @@ class BaseModel(BaseModule):
             "Output of `data_preprocessor` should be list, tuple or dict, "
             f"but got {type(data)}"
         )
+
+
+def _mean_over_ranks(log_vars: OrderedDict[str, Any]) -> OrderedDict[str, Any]:
+    """``log_vars`` averaged over the ranks (detached); as is in one process."""
+    import torch.distributed as dist
+
+    if (
+        not (dist.is_available() and dist.is_initialized())
+        or dist.get_world_size() == 1
+    ):
+        return log_vars
+    values = torch.stack(
+        [torch.as_tensor(v).detach().float().reshape(()) for v in log_vars.values()]
+    )
+    dist.all_reduce(values)
+    values /= dist.get_world_size()
+    return OrderedDict(zip(log_vars.keys(), values.unbind()))
