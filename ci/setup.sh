@@ -13,6 +13,6 @@ echo "==> creating $VENV"
 python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
 "$VENV/bin/pip" install -q torch==2.13.0 2>&1 | grep -v '^WARNING: Location' || true
-"$VENV/bin/pip" install -q -e '.[test,lint,docs,fsspec,progress]' 2>&1 | grep -v '^WARNING: Location' || true
+"$VENV/bin/pip" install -q -e '.[test,lint,docs,fsspec,progress,analysis,tensorboard,vis]' 2>&1 | grep -v '^WARNING: Location' || true
 "$VENV/bin/python" -c "import engine, torch, yaml, pytest, sphinx" # fail loudly if an install failed
 echo "$want" > "$stamp"

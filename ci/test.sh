@@ -18,6 +18,8 @@ step "unit tests + conformance (--impl engine)"
 $PY -m pytest tests conformance --impl engine -n 2 -q -p no:cacheprovider
 step "conformance (--impl mmengine, reference run)"
 TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 $REF -m pytest conformance --impl mmengine -n 2 -q -p no:cacheprovider
+step "tracker round trips (MLflow, DVCLive, W&B offline)"
+bash ci/trackers.sh
 step "inventory coverage"
 $PY -m conformance.coverage --require "$(cat ci/required-modules.txt)"
 step "docs (sphinx -W)"

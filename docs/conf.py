@@ -19,6 +19,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "scheduler_plots",
+    "vis_images",
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 master_doc = "index"
