@@ -94,7 +94,7 @@ def test_save_creates_missing_folders(ck: Any, tmp_path: Path) -> None:
     assert path.is_file()
 
 
-@pytest.mark.spec("FIO-08", "AMB-43")
+@pytest.mark.spec("FIO-08")
 def test_load_checkpoint_loads_into_a_model(ck: Any, tmp_path: Path) -> None:
     params = list(inspect.signature(ck.load_checkpoint).parameters)
     assert params[:6] == [
@@ -114,7 +114,7 @@ def test_load_checkpoint_loads_into_a_model(ck: Any, tmp_path: Path) -> None:
     assert same_tensors(model.state_dict(), TENSORS)  # 'module.' removed
 
 
-@pytest.mark.spec("FIO-08", "AMB-43")
+@pytest.mark.spec("FIO-08")
 def test_load_checkpoint_as_a_dict(ck: Any, tmp_path: Path) -> None:
     path = str(tmp_path / "checkpoint1.pth")
     torch.save({"state_dict": TENSORS}, path)
