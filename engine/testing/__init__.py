@@ -2,8 +2,11 @@
 
 Mirrors ``mmengine.testing``: comparison helpers (:mod:`engine.testing.compare`)
 and, in :mod:`engine.testing._internal`, :class:`MultiProcessTestCase` for
-tests that run in several processes.
+tests that run in several processes. :class:`RunnerTestCase` (which imports
+torch, so it is loaded on first use) gives downstream tests a toy job.
 """
+
+from typing import Any
 
 from engine.testing.compare import (
     assert_allclose,
@@ -25,4 +28,13 @@ __all__ = [
     "assert_is_norm_layer",
     "assert_params_all_zeros",
     "check_python_script",
+    "RunnerTestCase",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RunnerTestCase":
+        from engine.testing.runner_test_case import RunnerTestCase
+
+        return RunnerTestCase
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -52,3 +52,19 @@ __all__ = [
     "WandbVisBackend",
     "force_init_env",
 ]
+
+# The backends' public home is this module (as ``mmengine.visualization.
+# vis_backend``): registry logs, reprs and pickles name it.
+for _cls in (
+    AimVisBackend,
+    BaseVisBackend,
+    ClearMLVisBackend,
+    DVCLiveVisBackend,
+    LocalVisBackend,
+    MLflowVisBackend,
+    NeptuneVisBackend,
+    TensorboardVisBackend,
+    WandbVisBackend,
+):
+    _cls.__module__ = __name__
+del _cls

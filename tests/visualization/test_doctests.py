@@ -1,4 +1,8 @@
-"""The Examples blocks of engine.visualization run as written."""
+"""The Examples blocks of engine.visualization run as written.
+
+The backends' classes belong to ``vis_backend`` (their ``__module__``), so
+their examples run with that module's.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from engine.visualization import (
     _base_backend,
     _canvas,
     _heatmap,
-    _local_backend,
     _marks,
     _palette,
     _png,
@@ -31,7 +34,6 @@ from engine.visualization import (
         _base_backend,
         _canvas,
         _heatmap,
-        _local_backend,
         _marks,
         _palette,
         _png,
