@@ -74,6 +74,9 @@ class DefaultSampler(Sampler):
         self.shuffle = shuffle
         self.seed = sync_random_seed() if seed is None else seed
         self.epoch = 0
+        # Indices the next ``__iter__`` leaves out (set by a resumed
+        # iteration-based loop, see engine.runner._fast_forward).
+        self._skip = 0
         self.round_up = round_up
         size = len(dataset)
         if round_up:
@@ -89,7 +92,9 @@ class DefaultSampler(Sampler):
         if self.round_up and order:
             repeats = self.total_size // len(order) + 1
             order = (order * repeats)[: self.total_size]
-        return iter(order[self.rank : self.total_size : self.world_size])
+        indices = order[self.rank : self.total_size : self.world_size]
+        skip, self._skip = getattr(self, "_skip", 0), 0
+        return iter(indices[skip:])
 
     def __len__(self) -> int:
         """How many indices this rank gets per epoch."""

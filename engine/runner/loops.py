@@ -18,6 +18,7 @@ import torch
 
 from engine.logging import HistoryBuffer, print_log
 from engine.registry import LOOPS
+from engine.runner._fast_forward import fast_forward
 from engine.runner._losses import parse_losses, update_losses
 from engine.runner.amp import autocast
 from engine.runner.base_loop import BaseLoop
@@ -172,13 +173,15 @@ class _InfiniteDataloaderIterator:
 
     def __init__(self, dataloader: Any) -> None:
         self._dataloader = dataloader
-        self._iterator = iter(dataloader)
+        self._iterator: Any = None  # created on first use (after a resume)
         self._epoch = 0
 
     def __iter__(self) -> _InfiniteDataloaderIterator:
         return self
 
     def __next__(self) -> Any:
+        if self._iterator is None:
+            self._iterator = iter(self._dataloader)
         try:
             return next(self._iterator)
         except StopIteration:
@@ -261,8 +264,15 @@ class IterBasedTrainLoop(_TrainLoop):
             logger="current",
             level=logging.INFO,
         )
+        iterator = self.dataloader_iterator
+        epoch = None
+        if iterator._iterator is None:
+            epoch = fast_forward(self.dataloader, self._iter)
+        if epoch is not None:
+            iterator._epoch = epoch
+            return
         for _ in range(self._iter):
-            next(self.dataloader_iterator)
+            next(iterator)
 
 
 class _EvalLoop(BaseLoop):

@@ -33,8 +33,10 @@ class _KillAfter(Hook):
             raise _Killed
 
 
-def _job(tmp_path: Path, by_epoch: bool, **extra: Any) -> dict:
-    sampler = "DefaultSampler" if by_epoch else "InfiniteSampler"
+def _job(
+    tmp_path: Path, by_epoch: bool, sampler: str | None = None, **extra: Any
+) -> dict:
+    sampler = sampler or ("DefaultSampler" if by_epoch else "InfiniteSampler")
     train_cfg = (
         dict(by_epoch=True, max_epochs=3)
         if by_epoch
@@ -100,3 +102,24 @@ def test_resume_from_an_explicit_checkpoint(tmp_path: Path) -> None:
     second = Runner(**copy.copy(job))
     second.train()
     assert second.epoch == 3
+
+
+class _Counting(Pairs):
+    loaded = 0
+
+    def __getitem__(self, index: int) -> dict:
+        type(self).loaded += 1
+        return super().__getitem__(index)
+
+
+@pytest.mark.parametrize("sampler", ["InfiniteSampler", "DefaultSampler"])
+def test_iteration_resume_loads_no_skipped_batch(tmp_path: Path, sampler: str) -> None:
+    job = _job(tmp_path, False, sampler, custom_hooks=[_KillAfter(6)])
+    with pytest.raises(_Killed):
+        Runner(**job).train()
+    _forget_instances()
+    job = _job(tmp_path, False, sampler, resume=True)
+    job["train_dataloader"]["dataset"] = _Counting(8)
+    _Counting.loaded = 0
+    Runner(**job).train()
+    assert _Counting.loaded == (12 - 6) * 2  # only the 6 remaining batches of 2
