@@ -15,7 +15,8 @@ framework's overhead dominates, and a small CNN (two 3x3 convs on 3x32x32
 images). The Runner cases time ``train()`` only (the Runner is built
 outside the measured span, but inside the case so that each repeat starts
 fresh); the per-iteration overhead is (Runner - raw) / N. A short job runs
-first, untimed, so that one-time imports are not measured. ``Runner start-up``
+first, untimed, so that one-time imports are not measured. Torch runs on one
+thread. ``Runner start-up``
 times building a Runner (environment banner, hooks, logger, config dump).
 Output of the Runner goes to a discarded buffer.
 """
@@ -189,6 +190,9 @@ def _warm_up(impl: str, workdir: Path) -> None:
 def cases(impl: str, workdir: Path, smoke: bool) -> dict[str, Case]:
     """Raw loops, Runner loops (epoch and iter) and Runner start-up for ``impl``."""
     iters = 20 if smoke else 400
+    # One intra-op thread: OpenMP workers spinning against other processes
+    # on a small machine make multi-threaded timings erratic.
+    torch.set_num_threads(1)
     _warm_up(impl, workdir)
     result: dict[str, Case] = {}
     for name, (make, shape) in _MODELS.items():
