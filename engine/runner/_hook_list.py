@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["HookList"]
+__all__ = ["DEFAULT_HOOKS", "HookList"]
+
+#: The default hooks by ``default_hooks`` key, in registration order.
+DEFAULT_HOOKS: dict[str, Any] = {
+    "runtime_info": {"type": "RuntimeInfoHook"},
+    "timer": {"type": "IterTimerHook"},
+    "sampler_seed": {"type": "DistSamplerSeedHook"},
+    "logger": {"type": "LoggerHook"},
+    "param_scheduler": {"type": "ParamSchedulerHook"},
+    "checkpoint": {"type": "CheckpointHook", "interval": 1},
+}
 
 
 def _acts_at(hook: Any, stage: str) -> bool:

@@ -14,23 +14,14 @@ from typing import Any
 from engine._identity import ROOT_SCOPE
 from engine.registry import RUNNERS
 from engine.runner import _build, _ckpt, _env
+from engine.runner._args import as_config, check_components
 from engine.runner._dataloader import build_dataloader
-from engine.runner._hook_list import HookList
+from engine.runner._hook_list import DEFAULT_HOOKS, HookList
 from engine.runner._runner_parts import RunnerComponents, instance
 
 __all__ = ["Runner"]
 
 _DEFAULT_ENV = {"dist_cfg": {"backend": "nccl"}}
-
-
-def _check_trio(stage: str, names: tuple[str, str, str], values: tuple) -> None:
-    given = [value is not None for value in values]
-    if any(given) and not all(given):
-        got = ", ".join(f"{n}={v}" for n, v in zip(names, values))
-        raise ValueError(
-            f"{names[0]}, {names[1]}, and {names[2]} should be either all None "
-            f"or not None, but got {got}."
-        )
 
 
 @RUNNERS.register_module()
@@ -121,27 +112,8 @@ class Runner(RunnerComponents):
 
         self._work_dir = osp.abspath(work_dir)
         mkdir_or_exist(self._work_dir)
-        self.cfg = _as_config(cfg)
-        _check_trio(
-            "train",
-            ("train_dataloader", "train_cfg", "optim_wrapper"),
-            (train_dataloader, train_cfg, optim_wrapper),
-        )
-        if param_scheduler is not None and optim_wrapper is None:
-            raise ValueError(
-                "param_scheduler should be None when optim_wrapper is None, "
-                f"but got {param_scheduler}"
-            )
-        _check_trio(
-            "val",
-            ("val_dataloader", "val_cfg", "val_evaluator"),
-            (val_dataloader, val_cfg, val_evaluator),
-        )
-        _check_trio(
-            "test",
-            ("test_dataloader", "test_cfg", "test_evaluator"),
-            (test_dataloader, test_cfg, test_evaluator),
-        )
+        self.cfg = as_config(cfg)
+        check_components(locals())
         self._train_dataloader = train_dataloader
         self._train_loop: Any = train_cfg
         self.optim_wrapper: Any = optim_wrapper
@@ -159,17 +131,7 @@ class Runner(RunnerComponents):
         self._resume = resume
         self._has_loaded = False
         env_cfg = copy.deepcopy(dict(env_cfg))
-        self.setup_env(env_cfg)
-        from engine.dist import get_dist_info
-
-        self._rank, self._world_size = get_dist_info()
-        self._randomness_cfg = dict(randomness)
-        self.set_randomness(**self._randomness_cfg)
-        self._timestamp = _env.shared_timestamp()
-        self._experiment_name = self._name_experiment(experiment_name)
-        self._log_dir = osp.join(self._work_dir, self._timestamp)
-        mkdir_or_exist(self._log_dir)
-        self._set_default_scope(default_scope)
+        self._start(env_cfg, randomness, experiment_name, default_scope)
         self.log_processor = self.build_log_processor(log_processor or {})
         self.logger = self.build_logger(log_level=log_level)
         self.logger.info(_env.env_banner(self, env_cfg))
@@ -179,6 +141,33 @@ class Runner(RunnerComponents):
         self.visualizer = self.build_visualizer(visualizer)
         if self.cfg._cfg_dict:
             self.visualizer.add_config(self.cfg)
+        self._set_model(model, data_preprocessor)
+        self._hooks = HookList()
+        self.register_hooks(default_hooks, custom_hooks)
+        self.logger.info(
+            f"Hooks will be executed in the following order:\n{self.get_hooks_info()}"
+        )
+        self.dump_config()
+
+    def _start(
+        self, env_cfg: dict, randomness: dict, experiment_name: str | None, scope: str
+    ) -> None:
+        """Processes, seeds, the shared timestamp, the log dir and the scope."""
+        from engine.dist import get_dist_info
+        from engine.utils import mkdir_or_exist
+
+        self.setup_env(env_cfg)
+        self._rank, self._world_size = get_dist_info()
+        self._randomness_cfg = dict(randomness)
+        self.set_randomness(**self._randomness_cfg)
+        self._timestamp = _env.shared_timestamp()
+        self._experiment_name = self._name_experiment(experiment_name)
+        self._log_dir = osp.join(self._work_dir, self._timestamp)
+        mkdir_or_exist(self._log_dir)
+        self._set_default_scope(scope)
+
+    def _set_model(self, model: Any, data_preprocessor: Any) -> None:
+        """Build (with ``data_preprocessor`` for a config) and wrap the model."""
         if isinstance(model, dict) and data_preprocessor is not None:
             model = copy.copy(model)
             model.setdefault("data_preprocessor", data_preprocessor)
@@ -187,12 +176,6 @@ class Runner(RunnerComponents):
         )
         bare = getattr(self.model, "module", self.model)
         self.model_name = type(bare).__name__
-        self._hooks = HookList()
-        self.register_hooks(default_hooks, custom_hooks)
-        self.logger.info(
-            f"Hooks will be executed in the following order:\n{self.get_hooks_info()}"
-        )
-        self.dump_config()
 
     @classmethod
     def from_cfg(cls, cfg: Any) -> Runner:
@@ -359,15 +342,7 @@ class Runner(RunnerComponents):
 
     def register_default_hooks(self, hooks: dict | None = None) -> None:
         """Register the default hooks, updated by ``hooks`` (None removes one)."""
-        defaults: dict[str, Any] = dict(
-            runtime_info=dict(type="RuntimeInfoHook"),
-            timer=dict(type="IterTimerHook"),
-            sampler_seed=dict(type="DistSamplerSeedHook"),
-            logger=dict(type="LoggerHook"),
-            param_scheduler=dict(type="ParamSchedulerHook"),
-            checkpoint=dict(type="CheckpointHook", interval=1),
-        )
-        defaults.update(hooks or {})
+        defaults = {**DEFAULT_HOOKS, **(hooks or {})}
         for hook in defaults.values():
             if hook is not None:
                 self.register_hook(hook)
@@ -533,15 +508,3 @@ class Runner(RunnerComponents):
     def setup_env(self, env_cfg: dict) -> None:
         """Set up the processes (see the ``env_cfg`` argument)."""
         _env.setup_env(env_cfg, self._launcher, self._distributed)
-
-
-def _as_config(cfg: Any) -> Any:
-    from engine.config import Config
-
-    if cfg is None:
-        return Config(dict())
-    if isinstance(cfg, Config):
-        return copy.deepcopy(cfg)
-    if isinstance(cfg, dict):
-        return Config(cfg)
-    raise TypeError(f"cfg should be a `Config` or `dict`, but got {type(cfg)}")
